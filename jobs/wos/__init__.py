@@ -9,6 +9,7 @@ Layers, from the bottom up (a module imports only from layers below it):
 - ``wos.gallery``: the cast's reference faces and matching a face to a person.
 - ``wos.analysis``: the Spark application that turns a film into screen time.
 - ``wos.scraping`` and ``wos.imdb``: jobs that build a gallery from the web.
+- ``wos.reports``: tables, JSON documents and the timeline picture of stored results.
 - ``wos.cli``: the ``wos`` command.
 """
 

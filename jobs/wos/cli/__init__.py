@@ -6,10 +6,11 @@ import logging
 import sys
 
 import click
+import rich.logging
 import typer
 
 from wos import errors
-from wos.cli import analyze, gallery, imdb, results
+from wos.cli import analyze, gallery, imdb, options, results
 
 app = typer.Typer(
     name="wos",
@@ -24,7 +25,14 @@ for command_module in (analyze, results, gallery, imdb):
 
 def main() -> None:
     """Run the command; a user-fixable problem becomes one line on stderr and exit code 1."""
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    # Log lines go through the same stderr console as progress bars, so they print above
+    # a running bar instead of through it.
+    handler = rich.logging.RichHandler(
+        console=options.error_console(), show_time=False, show_path=False, markup=False
+    )
+    logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s", handlers=[handler])
+    # Spark's Python bridge logs every gateway call at INFO.
+    logging.getLogger("py4j").setLevel(logging.WARNING)
 
     try:
         app(standalone_mode=False)
