@@ -31,7 +31,39 @@ class FaceEngine(Protocol):
     # The cosine similarity above which a face matches a gallery person, measured on
     # ../shared/samples/faces and documented in docs/thresholds.md.
     default_threshold: float
+    # The detector score from which a face counts as clear in a reference photo: higher than
+    # the score at which faces are detected at all, so that a false face in a photo's
+    # background (a pattern, a hand) does not make a portrait look like a group photo.
+    clear_face_score: float
 
     def faces(self, image_bgr: np.ndarray) -> list[Face]:
         """All faces in an HxWx3 uint8 BGR image, largest first."""
         ...
+
+
+class LocalEngine:
+    """Base of the engines: they hold onnxruntime sessions, which must not travel.
+
+    A Spark task builds its own engine with ``load_engine`` instead of receiving one from
+    the driver; pickling one fails at once with that advice rather than deep inside Spark.
+    """
+
+    name: str
+
+    def __reduce_ex__(self, protocol: object) -> tuple[object, ...]:
+        raise TypeError(
+            f"The face engine {self.name!r} cannot be pickled; build one inside each Spark "
+            "task with wos.faces.engines.load_engine(name) instead of shipping it."
+        )
+
+
+def largest_first(faces: list[Face]) -> list[Face]:
+    """The faces ordered by box area, largest first: the main face of a photo comes first."""
+    return sorted(faces, key=lambda face: face.box[2] * face.box[3], reverse=True)
+
+
+def unit_vector(vector: np.ndarray) -> np.ndarray:
+    """The float32 vector scaled to length 1, so that dot products are cosines."""
+    flat = np.asarray(vector, dtype=np.float32).reshape(-1)
+    norm = float(np.linalg.norm(flat))
+    return flat / norm if norm > 0 else flat
