@@ -36,6 +36,8 @@ def gallery_job(
         "wos", "gallery", "build",
         "--cast-spec", json.dumps(dict(spec.cast), sort_keys=True),
         "--gallery-dir", gallery_dir(namespace, name, run_id),
+        # Photos are checked with the engine the analysis will match with.
+        "--engine", spec.engine,
         # Kubernetes puts the Secret's value here when the container starts.
         "--db", "$(WOS_DATABASE_URL)",
     ]

@@ -15,6 +15,17 @@ CONTAINER_SECURITY = {
     "seccompProfile": {"type": "RuntimeDefault"},
 }
 
+# The user the three images create (uid and gid 10001). fsGroup makes the galleries and
+# films claims writable by that user whatever the volume's own ownership.
+IMAGE_USER = 10001
+POD_SECURITY = {
+    "runAsNonRoot": True,
+    "runAsUser": IMAGE_USER,
+    "runAsGroup": IMAGE_USER,
+    "fsGroup": IMAGE_USER,
+    "seccompProfile": {"type": "RuntimeDefault"},
+}
+
 
 def owner_reference(film_analysis: Mapping[str, Any]) -> dict[str, Any]:
     """Points the child at its FilmAnalysis: deleting the analysis deletes the child."""
@@ -81,7 +92,11 @@ def job(
             "activeDeadlineSeconds": deadline_seconds,
             "template": {
                 "metadata": {"labels": dict(job_metadata["labels"])},
-                "spec": {"restartPolicy": "Never", **pod_spec},
+                "spec": {
+                    "restartPolicy": "Never",
+                    "securityContext": POD_SECURITY,
+                    **pod_spec,
+                },
             },
         },
     }

@@ -257,6 +257,7 @@ def _executor_template(
         "securityContext": manifests.CONTAINER_SECURITY,
     }
     pod_spec: dict[str, Any] = {
+        "securityContext": manifests.POD_SECURITY,
         "containers": [container],
         "volumes": _data_volumes(spec, config),
     }

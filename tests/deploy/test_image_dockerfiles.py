@@ -370,3 +370,11 @@ def test_an_executor_started_by_the_entrypoint_calls_the_driver_spark_names(
     assert "KubernetesExecutorBackend: Started daemon" in log
     assert f"Failed to connect to /127.0.0.1:{port}" in log
     assert completed.returncode != 0
+
+
+@pytest.mark.parametrize("image", IMAGE_NAMES)
+def test_each_image_runs_as_the_user_the_operator_gives_its_job_pods(image: str) -> None:
+    from wos_operator import manifests
+
+    [user] = [command.value[0] for command in _final_stage(image) if command.cmd == "USER"]
+    assert user == f"{manifests.IMAGE_USER}:{manifests.IMAGE_USER}"

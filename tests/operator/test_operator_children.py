@@ -58,6 +58,7 @@ async def test_the_gallery_job_runs_wos_gallery_build_with_the_cast_as_json(
     gallery_dir = command[command.index("--gallery-dir") + 1]
     assert gallery_dir == f"/galleries/{NAMESPACE}/hamilton/{run_id}"
     assert command[command.index("--db") + 1] == "$(WOS_DATABASE_URL)"
+    assert command[command.index("--engine") + 1] == "sface"
     assert container(gallery)["image"] == "ghcr.io/who-is-on-screen/scraper:0.1.0"
     assert container(gallery)["volumeMounts"] == [{"name": "galleries", "mountPath": "/galleries"}]
     assert gallery["spec"]["template"]["spec"]["volumes"] == [
@@ -208,6 +209,20 @@ async def test_gpu_executors_request_the_gpu_resource_on_tolerated_gpu_nodes(
         assert "nodeSelector" not in template["spec"]
         assert "tolerations" not in template["spec"]
     assert template["metadata"]["labels"]["app.kubernetes.io/component"] == "executor"
+    assert template["spec"]["securityContext"]["runAsNonRoot"] is True
+
+
+async def test_job_pods_run_as_the_images_non_root_user_and_can_write_their_claims(
+    user: UserView, running_operator: OperatorRunner
+) -> None:
+    _, jobs = await created_children(user, running_operator, "hamilton", "hamilton.yaml")
+    for job in jobs:
+        pod = job["spec"]["template"]["spec"]
+        assert pod["securityContext"]["runAsNonRoot"] is True
+        assert pod["securityContext"]["runAsUser"] == 10001
+        assert pod["securityContext"]["fsGroup"] == 10001
+        assert container(job)["securityContext"]["allowPrivilegeEscalation"] is False
+        assert container(job)["securityContext"]["capabilities"] == {"drop": ["ALL"]}
 
 
 async def test_a_cast_folder_on_a_volume_skips_the_gallery_and_is_mounted_read_only(
