@@ -1,0 +1,42 @@
+"""Where a film comes from: a local path or an http(s) URL, checked before ffmpeg sees it."""
+
+from __future__ import annotations
+
+import os
+import urllib.parse
+
+from wos import errors
+
+_URL_SCHEMES = ("http", "https")
+
+# Microseconds ffmpeg waits on a silent network connection before giving up, so an
+# unreachable film server fails the analysis instead of hanging a Spark task for ever.
+NETWORK_TIMEOUT_MICROSECONDS = 15_000_000
+
+
+def is_url(source: str) -> bool:
+    """Whether the film is named by an http(s) URL rather than a file path."""
+    return urllib.parse.urlsplit(source).scheme.lower() in _URL_SCHEMES
+
+
+def resolve(source: str) -> str:
+    """The film as ffmpeg should open it: an absolute path, or the URL unchanged.
+
+    A path is made absolute so that Spark executors, whose working folder differs from the
+    driver's, open the same file.
+    """
+    if is_url(source):
+        return source
+    path = os.path.abspath(os.path.expanduser(source))
+    if not os.path.exists(path):
+        raise errors.FilmError(
+            f"the film {source} does not exist; give the path of a video file or an http(s) URL"
+        )
+    if os.path.isdir(path):
+        raise errors.FilmError(f"the film {source} is a folder; give the path of a video file")
+    return path
+
+
+def network_options(source: str) -> dict[str, int]:
+    """Extra ffmpeg/ffprobe input options for this source (a read timeout for URLs)."""
+    return {"rw_timeout": NETWORK_TIMEOUT_MICROSECONDS} if is_url(source) else {}
