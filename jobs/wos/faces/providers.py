@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import pathlib
 
 import onnxruntime
@@ -29,9 +30,26 @@ def open_session(model: pathlib.Path) -> onnxruntime.InferenceSession:
     options = onnxruntime.SessionOptions()
     # onnxruntime's own warnings (fallbacks, unused nodes) would go to stderr of every task.
     options.log_severity_level = 3
+    threads = cpu_threads()
+    if threads:
+        # Spark runs several tasks side by side on one executor: each task's pool keeps to
+        # its own share of cores and sleeps when idle, instead of spinning on all of them.
+        options.intra_op_num_threads = threads
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     return onnxruntime.InferenceSession(
         str(model), sess_options=options, providers=preferred_providers()
     )
+
+
+def cpu_threads() -> int:
+    """The CPU threads one session may use: ``OMP_NUM_THREADS``, or 0 for all cores.
+
+    PySpark sets ``OMP_NUM_THREADS`` in each Python worker to the task's CPUs
+    (``spark.task.cpus``); outside Spark it is usually unset, and one session may take
+    every core.
+    """
+    value = os.environ.get("OMP_NUM_THREADS", "").strip()
+    return int(value) if value.isdigit() else 0
 
 
 def log_provider(engine: str, provider: str) -> None:
