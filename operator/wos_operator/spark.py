@@ -127,7 +127,7 @@ def driver_job(
     name = film_analysis["metadata"]["name"]
     namespace = film_analysis["metadata"]["namespace"]
     app_id = application_id(name, run_id, attempt)
-    container = {
+    container: dict[str, Any] = {
         "name": "driver",
         "image": config.analyzer_image,
         "imagePullPolicy": config.image_pull_policy,
@@ -136,6 +136,7 @@ def driver_job(
             manifests.database_env(spec, config),
             {"name": "SPARK_DRIVER_POD_NAME",
              "valueFrom": {"fieldRef": {"fieldPath": "metadata.name"}}},
+            *_s3_env(spec),
         ],
         "ports": [
             {"name": "driver", "containerPort": DRIVER_PORT},
@@ -149,6 +150,10 @@ def driver_job(
         "resources": {"requests": {"cpu": "1", "memory": "2Gi"}, "limits": {"memory": "3Gi"}},
         "securityContext": manifests.CONTAINER_SECURITY,
     }
+    if spec.film_s3 is not None and spec.film_s3.credentials_secret:
+        # The driver only: it checks the film and signs a URL for it; executors read that
+        # URL, so they need no credentials and never hold them.
+        container["envFrom"] = [{"secretRef": {"name": spec.film_s3.credentials_secret}}]
     pod_spec = {
         "serviceAccountName": config.spark_service_account,
         "containers": [container],
@@ -273,6 +278,19 @@ def _executor_template(
         "metadata": {"labels": naming.labels(name, run_id, "executor")},
         "spec": pod_spec,
     }
+
+
+def _s3_env(spec: specs.AnalysisSpec) -> list[dict[str, str]]:
+    """Where the driver finds an s3:// film's store, as boto3 reads it from the environment."""
+    access = spec.film_s3
+    if access is None:
+        return []
+    env: list[dict[str, str]] = []
+    if access.endpoint:
+        env.append({"name": "AWS_ENDPOINT_URL_S3", "value": access.endpoint})
+    if access.region:
+        env.append({"name": "AWS_REGION", "value": access.region})
+    return env
 
 
 def _driver_selector(name: str, run_id: str) -> dict[str, str]:

@@ -30,6 +30,19 @@ class VolumeFile:
 
 
 @dataclasses.dataclass(frozen=True)
+class S3Access:
+    """How the driver reaches an s3:// film (spec.film.s3); executors get a presigned URL."""
+
+    # A Secret whose keys (AWS_ACCESS_KEY_ID, ...) become the driver's environment; None:
+    # the driver's own credentials, such as a role of its service account.
+    credentials_secret: str | None = None
+    # An S3-compatible store's URL (AWS_ENDPOINT_URL_S3); None: AWS S3 itself.
+    endpoint: str | None = None
+    # The bucket's region (AWS_REGION); None: the Secret's, else boto3's default.
+    region: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
 class AnalysisSpec:
     """One FilmAnalysis's spec, defaults filled in."""
 
@@ -50,6 +63,8 @@ class AnalysisSpec:
     database_key: str | None
     deadline_seconds: int
     retry_limit: int
+    # spec.film.s3; None when the spec has none.
+    film_s3: S3Access | None = None
 
     @property
     def needs_gallery(self) -> bool:
@@ -84,6 +99,7 @@ def read_spec(spec: Mapping[str, Any]) -> AnalysisSpec:
         database_key=database.get("key"),
         deadline_seconds=_number(spec, "deadlineSeconds", 86400, int),
         retry_limit=_number(spec, "retryLimit", 2, int),
+        film_s3=_s3_access(film),
     )
     _check_film(analysis)
     _check_cast(cast)
@@ -114,6 +130,24 @@ def _volume(section: Mapping[str, Any], where: str) -> VolumeFile | None:
     return VolumeFile(claim_name=str(volume["claimName"]), path=str(volume["path"]))
 
 
+def _s3_access(film: Mapping[str, Any]) -> S3Access | None:
+    s3 = film.get("s3")
+    if s3 is None:
+        return None
+    if not isinstance(s3, Mapping):
+        raise SpecError(f"spec.film.s3 is {s3!r}: give an object, as in examples/s3-film.yaml")
+    fields: dict[str, str | None] = {"credentialsSecret": None, "endpoint": None, "region": None}
+    for key in fields:
+        value = s3.get(key)
+        if value is not None and (not isinstance(value, str) or not value):
+            raise SpecError(f"spec.film.s3.{key} is {value!r}: give a non-empty string")
+        fields[key] = value
+    return S3Access(
+        credentials_secret=fields["credentialsSecret"], endpoint=fields["endpoint"],
+        region=fields["region"],
+    )
+
+
 def _cast_with_defaults(cast: Mapping[str, Any]) -> dict[str, Any]:
     """spec.cast with the schema's defaults, which an API server would have filled in."""
     if "volume" in cast:
@@ -142,6 +176,13 @@ def _check_film(spec: AnalysisSpec) -> None:
         raise SpecError(
             "spec.film must give exactly one of url (http, https or s3) and "
             "volume (claimName and path)"
+        )
+    # Credentials for S3 next to an http(s) URL or a volume would be sent nowhere: the
+    # user meant an s3:// URL, or copied the section by mistake.
+    if spec.film_s3 is not None and not (spec.film_url or "").startswith("s3://"):
+        raise SpecError(
+            "spec.film.s3 goes with an s3:// film URL only: give spec.film.url as "
+            "s3://BUCKET/KEY, or drop spec.film.s3"
         )
 
 

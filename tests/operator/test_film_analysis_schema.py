@@ -84,6 +84,13 @@ def test_every_example_passes_the_schema(path: pathlib.Path) -> None:
         (changed(deadlineSeconds=10), "spec/deadlineSeconds: minimum"),
         (changed(retryLimit=11), "spec/retryLimit: maximum"),
         (changed(retryLimit="2"), "spec/retryLimit: type"),
+        (changed(film={"url": "s3://films/a.mp4", "s3": "film-store"}), "spec/film/s3: type"),
+        (changed(film={"url": "s3://films/a.mp4", "s3": {"credentialsSecret": "Film_Store"}}),
+         "spec/film/s3/credentialsSecret: pattern"),
+        (changed(film={"url": "s3://films/a.mp4", "s3": {"endpoint": "minio:9000"}}),
+         "spec/film/s3/endpoint: pattern"),
+        (changed(film={"url": "s3://films/a.mp4", "s3": {"region": "EU West 1"}}),
+         "spec/film/s3/region: pattern"),
     ],
 )
 def test_the_schema_rejects_a_bad_spec_at_the_offending_field(
@@ -107,6 +114,9 @@ def test_the_schema_rejects_a_bad_spec_at_the_offending_field(
                    "volume": {"claimName": "f", "path": "f.mp4"}}},
          "spec.film must give exactly one of url (http, https or s3) and "
          "volume (claimName and path)"),
+        ({"film": {"url": "https://a.example.org/f.mp4", "s3": {"region": "eu-west-1"}}},
+         "spec.film.s3 goes with an s3:// film URL only: give spec.film.url as "
+         "s3://BUCKET/KEY, or drop spec.film.s3"),
     ],
 )
 def test_the_operator_rejects_what_the_schema_cannot_express(

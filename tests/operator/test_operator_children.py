@@ -265,3 +265,36 @@ def _as_submitted(child: dict[str, Any]) -> dict[str, Any]:
     }
     return {key: value for key, value in {**child, "metadata": metadata}.items()
             if key != "status"}
+
+
+async def test_an_s3_film_gives_the_driver_alone_its_credentials_secret_endpoint_and_region(
+    user: UserView, running_operator: OperatorRunner
+) -> None:
+    _, [driver] = await created_children(
+        user, running_operator, "stored-film", "s3-film.yaml", finish_gallery=False
+    )
+    [config_map] = await user.config_maps()
+    template = yaml.safe_load(config_map["data"]["executor-pod-template.yaml"])
+    [executor] = template["spec"]["containers"]
+
+    command = container(driver)["command"]
+    application = command.index("/opt/wos/jobs/analyze_film.py")
+    assert command[application + 1] == "s3://films/hamilton/short_hamilton_clip.mp4"
+    assert container(driver)["envFrom"] == [{"secretRef": {"name": "film-store"}}]
+    env = {variable["name"]: variable.get("value") for variable in container(driver)["env"]}
+    assert env["AWS_ENDPOINT_URL_S3"] == "http://minio.storage.svc:9000"
+    assert env["AWS_REGION"] == "us-east-1"
+    # Executors read the presigned URL the driver signed: no credentials, no store settings.
+    assert "envFrom" not in executor
+    assert not [v for v in executor["env"] if v["name"].startswith("AWS_")]
+    assert "film-store" not in config_map["data"]["executor-pod-template.yaml"]
+    for child in [driver, template]:
+        kubernetes_validate.validate(_as_submitted(child), "1.33", strict=True)
+
+
+async def test_a_film_from_a_url_gives_the_driver_no_s3_settings(
+    user: UserView, running_operator: OperatorRunner
+) -> None:
+    _, [_, driver] = await created_children(user, running_operator, "hamilton", "hamilton.yaml")
+    assert "envFrom" not in container(driver)
+    assert not [v for v in container(driver)["env"] if v["name"].startswith("AWS_")]

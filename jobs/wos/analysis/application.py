@@ -43,7 +43,7 @@ _PROGRESS_POLL_SECONDS = 0.5
 class AnalysisRequest:
     """One analysis to run: which film, against which cast, stored where, and how."""
 
-    # A path or an http(s) URL.
+    # A path, an http(s) URL, or an s3 URL (read through a presigned URL).
     film: str
     # One sub-folder per person, named with the display name, holding their photos.
     cast_dir: pathlib.Path
@@ -89,7 +89,7 @@ def run_analysis(
         gallery = _load_gallery(request)
 
         results.start_analysis(
-            db, analysis_id=analysis_id, film=film.source, cast=str(request.cast_dir),
+            db, analysis_id=analysis_id, film=film.name, cast=str(request.cast_dir),
             settings=request.settings.stored(), segments_total=len(plan),
             film_duration=film.duration,
         )
@@ -287,7 +287,7 @@ def parse_arguments(argv: Sequence[str]) -> AnalysisRequest:
     parser = argparse.ArgumentParser(
         prog="analyze_film.py", description="Per-minute screen time of a film's cast."
     )
-    parser.add_argument("film", help="path or http(s) URL of the film")
+    parser.add_argument("film", help="path, http(s) or s3 URL of the film")
     parser.add_argument("--cast", required=True, type=pathlib.Path,
                         help="cast folder: one sub-folder of photos per person")
     parser.add_argument("--db", required=True, help="SQLAlchemy URL of the results database")

@@ -25,7 +25,7 @@ def register(app: typer.Typer) -> None:
 
 
 def analyze(
-    film: Annotated[str, typer.Argument(help="The film: a file path or an http(s) URL.")],
+    film: Annotated[str, typer.Argument(help="The film: a file path, an http(s) or an s3 URL.")],
     cast: Annotated[
         pathlib.Path,
         typer.Option(

@@ -89,14 +89,16 @@ def decode_segment(
         reader.join()
 
     if returncode != 0:
+        # ffmpeg names the URL it failed on: a presigned one must not reach the message.
+        reason = reader.last_line().replace(film.source, film.name)
         raise errors.FilmError(
-            f"ffmpeg could not decode segment {segment.index} of the film {film.source} "
-            f"({reader.last_line() or f'exit code {returncode}'}); check that the file is "
+            f"ffmpeg could not decode segment {segment.index} of the film {film.name} "
+            f"({reason or f'exit code {returncode}'}); check that the file is "
             "complete and, for a URL, that the server still serves it"
         )
     logger.debug(
         "Decoded %d frames of segment %d of %s in %.2f s",
-        count, segment.index, film.source, time.monotonic() - started,
+        count, segment.index, film.name, time.monotonic() - started,
     )
 
 
@@ -122,7 +124,8 @@ def _start_ffmpeg(
     output = video.output(
         "pipe:", format="rawvideo", pix_fmt="bgr24", fps_mode="passthrough"
     ).global_args("-copyts", "-nostdin", "-nostats", "-hide_banner", "-loglevel", "info")
-    logger.debug("Running %s", " ".join(output.compile()))
+    # The film by its name: an s3 film's source is a presigned URL, readable by anyone.
+    logger.debug("Running %s", " ".join(output.compile()).replace(film.source, film.name))
     return output.run_async(pipe_stdout=True, pipe_stderr=True)
 
 

@@ -39,6 +39,14 @@ class Film:
     # The container's start time: ffmpeg's -ss counts from it even with -copyts, so a seek
     # to film time t asks for t - seek_origin.
     seek_origin: float = 0.0
+    # The film as messages, logs and the database name it: the source, except for an s3
+    # film, whose source is a presigned URL with a signature that must not spread.
+    # Empty: the source itself.
+    name: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.name:
+            object.__setattr__(self, "name", self.source)
 
     @property
     def duration(self) -> float:
@@ -47,7 +55,7 @@ class Film:
 
 
 def probe_film(source: str) -> Film:
-    """Ask ffprobe about the film at ``source`` (a path or an http(s) URL)."""
+    """Ask ffprobe about the film at ``source`` (a path, an http(s) or an s3 URL)."""
     resolved = sources.resolve(source)
     info = _run_ffprobe(source, resolved)
 
@@ -76,7 +84,8 @@ def _run_ffprobe(source: str, resolved: str) -> dict:
     try:
         return ffmpeg.probe(resolved, **sources.network_options(resolved))
     except ffmpeg.Error as error:
-        reason = _last_line(error.stderr) or "ffprobe failed"
+        # ffprobe names the URL it failed on: a presigned one must not reach the message.
+        reason = _last_line(error.stderr).replace(resolved, source) or "ffprobe failed"
         if sources.is_url(resolved):
             raise errors.FilmError(
                 f"the film URL {source} cannot be read ({reason}); check the address and "
@@ -136,6 +145,7 @@ def _film_from_stream(source: str, resolved: str, stream: dict, container: dict)
         width=width,
         height=height,
         seek_origin=seek_origin,
+        name=source if sources.is_s3(source) else resolved,
     )
 
 
