@@ -11,7 +11,8 @@ import jsonschema
 import kubernetes_validate
 import pytest
 import yaml
-from conftest import EXAMPLES, OperatorRunner, UserView, eventually, example
+from film_analyses import EXAMPLES, UserView, example
+from kube.fixtures import OperatorRunner, eventually
 
 from wos_operator import specs
 

@@ -7,7 +7,8 @@ import pathlib
 import re
 
 import pytest
-from conftest import EXAMPLES, FAST, NAMESPACE, OperatorRunner, UserView, eventually
+from film_analyses import EXAMPLES, FAST, NAMESPACE, UserView
+from kube.fixtures import OperatorRunner, eventually
 
 from wos import records
 from wos.storage import database, results

@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from conftest import OperatorRunner, UserView, eventually, example
+from film_analyses import UserView, example
+from kube.fixtures import OperatorRunner, eventually
 
 pytestmark = pytest.mark.asyncio
 

@@ -8,7 +8,8 @@ from typing import Any
 import kubernetes_validate
 import pytest
 import yaml
-from conftest import FAST, NAMESPACE, OperatorRunner, UserView, eventually, example
+from film_analyses import FAST, NAMESPACE, UserView, example
+from kube.fixtures import OperatorRunner, eventually
 
 from wos_operator import settings
 

@@ -11,7 +11,8 @@ import socket
 
 import aiohttp
 import pytest
-from conftest import NAMESPACE, UserView, eventually, example
+from film_analyses import NAMESPACE, UserView, example
+from kube.fixtures import eventually
 
 pytestmark = pytest.mark.asyncio
 

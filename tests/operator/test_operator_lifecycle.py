@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from conftest import FAST, NAMESPACE, OperatorRunner, UserView, eventually, example
+from film_analyses import FAST, NAMESPACE, UserView, example
+from kube.fixtures import OperatorRunner, eventually
 
 from wos import records
 from wos.storage import database, results

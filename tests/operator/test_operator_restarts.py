@@ -7,7 +7,8 @@ from collections.abc import Awaitable, Callable
 
 import kubernetes.client
 import pytest
-from conftest import NAMESPACE, OperatorRunner, UserView, eventually, example
+from film_analyses import FAST, NAMESPACE, UserView, example
+from kube.fixtures import OperatorRunner, eventually
 
 from wos_operator import gallery, naming, specs
 
@@ -119,7 +120,6 @@ async def test_a_job_created_just_before_a_crash_is_adopted_not_made_twice(
         }},
     )
     spec = specs.read_spec(film_analysis["spec"])
-    from conftest import FAST
 
     job = gallery.gallery_job(film_analysis, spec, FAST, run_id=run_id, attempt=1)
     batch = kubernetes.client.BatchV1Api(api_client)
