@@ -22,8 +22,10 @@ install_system_packages() {
 
 install_python_environment() {
     [ -x .venv/bin/python ] || python3 -m venv .venv
+    # This machine's pip configuration names local package folders that may not exist;
+    # pip warns about each on every package, which buries any real problem.
     .venv/bin/pip install -q --disable-pip-version-check -c requirements.lock \
-        -e '.[operator,scraper,test]'
+        -e '.[operator,scraper,test]' 2>&1 | { grep -v "is ignored: it is neither" || true; }
 }
 
 fetch_face_models() {
