@@ -21,6 +21,10 @@ logger = logging.getLogger(__name__)
 
 _NOT_FOUND = 404
 _CONFLICT = 409
+# The label the Job controller puts on the pods it creates.
+_JOB_NAME_LABEL = "job-name"
+# A status message stays readable in `kubectl get` and `describe`.
+_MAX_CAUSE_CHARACTERS = 300
 
 
 class Cluster:
@@ -51,6 +55,26 @@ class Cluster:
         return _absent_as_none(
             lambda: self._batch.read_namespaced_job(name, namespace, _preload_content=False)
         )
+
+    def failure_cause(self, namespace: str, job_name: str) -> str | None:
+        """Why the Job's pod failed, in the program's own words, when its pod says so.
+
+        The jobs' containers end their logs with one ``error: ...`` line, and their
+        termination message falls back to the end of the logs, so that line is the cause.
+        """
+        response = self._core.list_namespaced_pod(
+            namespace, label_selector=f"{_JOB_NAME_LABEL}={job_name}", _preload_content=False
+        )
+        messages = [
+            terminated["message"]
+            for pod in json.loads(response.data)["items"]
+            # A server that ignores selectors must not lend us another Job's reason.
+            if (pod["metadata"].get("labels") or {}).get(_JOB_NAME_LABEL) == job_name
+            for container in (pod.get("status") or {}).get("containerStatuses") or ()
+            if (terminated := (container.get("state") or {}).get("terminated"))
+            and terminated.get("message")
+        ]
+        return _error_line(messages[-1]) if messages else None
 
     def ensure(self, child: Mapping[str, Any]) -> bool:
         """Create ``child`` unless one of that name exists; True if it was created now."""
@@ -100,6 +124,14 @@ class Cluster:
                 )
                 deleted.append(f"{kind} {child_name}")
         return deleted
+
+
+def _error_line(termination_message: str) -> str:
+    """The last ``error: ...`` line of a termination message, else its last line."""
+    lines = [line.strip() for line in termination_message.splitlines() if line.strip()]
+    errors = [line.removeprefix("error: ") for line in lines if line.startswith("error: ")]
+    cause = (errors or lines or [""])[-1]
+    return cause[:_MAX_CAUSE_CHARACTERS]
 
 
 def _is_child_of(child: Mapping[str, Any], name: str) -> bool:

@@ -54,6 +54,7 @@ def gallery_job(
             "limits": {"memory": "2Gi"},
         },
         "securityContext": manifests.CONTAINER_SECURITY,
+        "terminationMessagePolicy": manifests.TERMINATION_MESSAGE_POLICY,
     }
     pod_spec = {
         "containers": [container],

@@ -15,6 +15,10 @@ CONTAINER_SECURITY = {
     "seccompProfile": {"type": "RuntimeDefault"},
 }
 
+# The jobs end their output with an `error: ...` line on failure; the kubelet keeps the
+# end of the log as the termination message, where the operator reads why a try failed.
+TERMINATION_MESSAGE_POLICY = "FallbackToLogsOnError"
+
 # The user the three images create (uid and gid 10001). fsGroup makes the galleries and
 # films claims writable by that user whatever the volume's own ownership.
 IMAGE_USER = 10001

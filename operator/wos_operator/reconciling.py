@@ -292,7 +292,11 @@ def _job_failed(
     state: jobs.JobState,
 ) -> Step:
     """Retry after a backoff while tries are left, else fail the run with the reason."""
-    detail = f"Job {job_name} failed ({state.reason}: {state.message})"
+    cause = visit.runtime.cluster.failure_cause(visit.namespace, job_name)
+    if cause:
+        detail = f"Job {job_name} failed: {cause}"
+    else:
+        detail = f"Job {job_name} failed ({state.reason}: {state.message})"
     if attempt <= spec.retry_limit:
         delay = _backoff(visit.runtime.settings, attempt)
         retry_at = visit.now + datetime.timedelta(seconds=delay)

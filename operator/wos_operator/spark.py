@@ -149,6 +149,7 @@ def driver_job(
         ],
         "resources": {"requests": {"cpu": "1", "memory": "2Gi"}, "limits": {"memory": "3Gi"}},
         "securityContext": manifests.CONTAINER_SECURITY,
+        "terminationMessagePolicy": manifests.TERMINATION_MESSAGE_POLICY,
     }
     if spec.film_s3 is not None and spec.film_s3.credentials_secret:
         # The driver only: it checks the film and signs a URL for it; executors read that

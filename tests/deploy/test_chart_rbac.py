@@ -16,6 +16,7 @@ OPERATOR_NAMESPACED_RULES = {
     ("batch", "jobs"): {"get", "list", "create", "delete"},
     ("", "configmaps"): {"create", "list", "delete"},
     ("", "services"): {"create", "list", "delete"},
+    ("", "pods"): {"list"},
 }
 # What Kopf needs to follow the cluster when it watches every namespace.
 KOPF_CLUSTER_RULES = {

@@ -137,6 +137,25 @@ class UserView:
         await asyncio.sleep(0.3)  # and no more after them
         return await self.events(name)
 
+    async def fail_pod(self, job_name: str, *, log_end: str) -> None:
+        """Play the kubelet: the Job's pod ended with exit 1, its log ending in ``log_end``."""
+        pod = {
+            "apiVersion": "v1",
+            "kind": "Pod",
+            "metadata": {"name": f"{job_name}-pod", "namespace": NAMESPACE,
+                         "labels": {"job-name": job_name}},
+            "spec": {"containers": [{"name": "main", "image": "wos"}]},
+        }
+        await self._call(self._core.create_namespaced_pod, NAMESPACE, pod)
+        status = {"phase": "Failed", "containerStatuses": [{
+            "name": "main", "ready": False, "restartCount": 0, "image": "wos", "imageID": "",
+            "state": {"terminated": {"exitCode": 1, "reason": "Error", "message": log_end}},
+        }]}
+        await self._call(
+            self._core.patch_namespaced_pod_status, pod["metadata"]["name"], NAMESPACE,
+            {"status": status},
+        )
+
     async def finish_job(self, name: str, *, succeeded: bool, message: str = "") -> None:
         """Play the Job controller: mark the Job's pod as done."""
         now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())

@@ -55,6 +55,22 @@ async def test_a_failed_gallery_job_is_retried_then_the_analysis_fails_with_the_
     assert await user.job_names() == [first, second]  # no third try beyond the limit
 
 
+async def test_a_failed_try_reports_the_programs_own_error_line_not_the_job_controllers(
+    user: UserView, running_operator: OperatorRunner
+) -> None:
+    cause = "the film URL http://127.0.0.1:9/missing.mp4 cannot be read (Connection refused)"
+    async with running_operator():
+        await user.submit(with_retries("own-photos.yaml", 0))
+        [driver] = await eventually(lambda: jobs_count(user, 1), what="the driver job")
+        await user.fail_pod(driver, log_end=f"INFO starting\nerror: {cause}\n")
+        await user.finish_job(driver, succeeded=False)
+
+        status = await eventually(lambda: _phase(user, "Failed", "short-clip"), what="Failed")
+        events = await user.settled_events("short-clip", 3)
+    assert status["message"] == f"Job {driver} failed: {cause}; gave up after 1 try."
+    assert ("Warning", "AnalysisFailed", status["message"]) in events
+
+
 async def test_a_driver_that_fails_once_succeeds_on_its_second_try(
     user: UserView, running_operator: OperatorRunner
 ) -> None:

@@ -62,6 +62,10 @@ wildcards.
 - apiGroups: [""]
   resources: ["configmaps", "services"]
   verbs: ["create", "list", "delete"]
+# A failed Job's pods: their termination message says why the try failed.
+- apiGroups: [""]
+  resources: ["pods"]
+  verbs: ["list"]
 {{- end }}
 
 {{/* The cluster-scoped rules Kopf needs to follow CRDs and namespaces when cluster-wide. */}}
