@@ -5,8 +5,9 @@
 The same flow as tests/e2e (and the same code: it imports the test's harness):
 
 1. a Kubernetes API emulator (kmock) serves on 127.0.0.1 with the FilmAnalysis CRD;
-2. `helm install`: the chart, rendered by the Helm library, is applied with kubectl, after
-   the database Secret that points at a fresh database on the MariaDB server here;
+2. `helm install`: the chart, rendered by the Helm library with `scraper.baseUrl` set to
+   the local IMDb-like site, is applied with kubectl, after the database Secret that points
+   at a fresh database on the MariaDB server here;
 3. the operator's Deployment pod runs the real `wos-operator` with the chart's environment,
    and a harness plays the kubelet for it and for every Job it creates (the gallery job's
    `wos gallery build`, the Spark driver's `spark-submit` on local[2]);

@@ -41,6 +41,9 @@ def gallery_job(
         # Kubernetes puts the Secret's value here when the container starts.
         "--db", "$(WOS_DATABASE_URL)",
     ]
+    if config.scraper_base_url:
+        # A mirror or proxy of the cast site; without it the scraper reads IMDb itself.
+        command += ["--base-url", config.scraper_base_url]
     container = {
         "name": "gallery",
         "image": config.scraper_image,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import urllib.parse
 from collections.abc import Mapping
 from typing import Any
 
@@ -24,6 +25,8 @@ class OperatorSettings:
     # The images the chart's release builds; the version matches the chart's appVersion.
     analyzer_image: str = "ghcr.io/who-is-on-screen/analyzer:0.1.0"
     scraper_image: str = "ghcr.io/who-is-on-screen/scraper:0.1.0"
+    # Unset: the scraper reads its own default site (IMDb); a mirror or proxy replaces it.
+    scraper_base_url: str | None = None
     # Pinned version tags do not change, so pulling them again is wasted time.
     image_pull_policy: str = "IfNotPresent"
     # The API server as seen from inside any pod of the cluster.
@@ -66,6 +69,7 @@ def from_environment(environ: Mapping[str, str] | None = None) -> OperatorSettin
         watch_namespaces=_namespaces(env.get("WOS_WATCH_NAMESPACES", "")),
         analyzer_image=text("WOS_ANALYZER_IMAGE", defaults.analyzer_image),
         scraper_image=text("WOS_SCRAPER_IMAGE", defaults.scraper_image),
+        scraper_base_url=_base_url(env.get("WOS_SCRAPER_BASE_URL", "")),
         image_pull_policy=_pull_policy(text("WOS_IMAGE_PULL_POLICY", defaults.image_pull_policy)),
         spark_master=text("WOS_SPARK_MASTER", defaults.spark_master),
         spark_service_account=text("WOS_SPARK_SERVICE_ACCOUNT", defaults.spark_service_account),
@@ -95,6 +99,19 @@ def _pull_policy(value: str) -> str:
     if value not in ("Always", "IfNotPresent", "Never"):
         raise errors.SettingsError(
             f"WOS_IMAGE_PULL_POLICY is {value!r}: give Always, IfNotPresent or Never"
+        )
+    return value
+
+
+def _base_url(value: str) -> str | None:
+    value = value.strip()
+    if not value:
+        return None
+    parts = urllib.parse.urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise errors.SettingsError(
+            f"WOS_SCRAPER_BASE_URL is {value!r}: give an http(s) URL such as "
+            "https://www.imdb.com, or leave it unset for the scraper's default"
         )
     return value
 

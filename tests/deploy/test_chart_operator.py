@@ -13,7 +13,37 @@ def test_the_operator_gets_exactly_the_variables_its_settings_read(
     expected = deploy_helpers.operator_settings_variables()
     assert len(expected) >= 13, "the operator's settings module was not parsed"
 
-    assert set(deploy_helpers.operator_env(rendered)) == expected
+    # Unset, the scraper's site is the scraper's own default, so the chart leaves it out.
+    assert set(deploy_helpers.operator_env(rendered)) == expected - {"WOS_SCRAPER_BASE_URL"}
+
+
+def test_a_scraper_site_completes_the_variables_its_settings_read(
+    render: deploy_helpers.Render,
+) -> None:
+    environment = deploy_helpers.operator_env(
+        render({"scraper": {"baseUrl": "https://imdb-mirror.example.org"}})
+    )
+
+    assert set(environment) == deploy_helpers.operator_settings_variables()
+
+
+def test_a_scraper_site_reaches_the_operator_only_when_set(
+    render: deploy_helpers.Render,
+) -> None:
+    from wos_operator import settings
+
+    environment = deploy_helpers.operator_env(
+        render({"scraper": {"baseUrl": "http://imdb-proxy.films.svc:8080"}})
+    )
+    plain = {
+        name: variable["value"] for name, variable in environment.items() if "value" in variable
+    }
+
+    assert environment["WOS_SCRAPER_BASE_URL"] == {
+        "name": "WOS_SCRAPER_BASE_URL", "value": "http://imdb-proxy.films.svc:8080"
+    }
+    assert settings.from_environment(plain).scraper_base_url == "http://imdb-proxy.films.svc:8080"
+    assert "WOS_SCRAPER_BASE_URL" not in deploy_helpers.operator_env(render({}))
 
 
 def test_the_operator_runs_its_console_script_from_the_operator_image(

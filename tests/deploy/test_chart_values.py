@@ -31,6 +31,8 @@ VALUES_FILE = deploy_helpers.CHART_DIR / "values.yaml"
         ),
         ({"spark": {"master": "yarn"}}, "at '/spark/master'"),
         ({"analyzer": {"image": {"repository": ""}}}, "at '/analyzer/image/repository'"),
+        ({"scraper": {"baseUrl": "imdb-mirror.example.org"}}, "at '/scraper/baseUrl'"),
+        ({"scraper": {"baseUrl": "ftp://imdb-mirror.example.org"}}, "at '/scraper/baseUrl'"),
     ],
 )
 def test_the_schema_refuses_bad_values_and_names_the_offending_key(

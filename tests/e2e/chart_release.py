@@ -49,9 +49,16 @@ class Release:
 
 
 def install_values(
-    *, health_port: int, watch_scope: str = "cluster", poll_seconds: float = 1.0
+    *,
+    health_port: int,
+    scraper_base_url: str,
+    watch_scope: str = "cluster",
+    poll_seconds: float = 1.0,
 ) -> dict[str, Any]:
     """Values of an install on a CPU cluster whose results go to an existing MySQL server.
+
+    ``scraper_base_url`` is the chart's ``scraper.baseUrl``: the site the gallery jobs
+    scrape in place of IMDb (here the local stand-in), which the operator passes them.
 
     ``watch_scope`` is the chart's ``watch.scope``: ``cluster`` (every namespace, the
     default) or ``namespaced`` (only the release namespace, with a Role instead of a
@@ -63,6 +70,7 @@ def install_values(
         "mysql": {"enabled": False},
         "database": {"existingSecret": DATABASE_SECRET, "secretKey": DATABASE_KEY},
         "gpu": {"enabled": False},
+        "scraper": {"baseUrl": scraper_base_url},
         "operator": {
             "healthPort": health_port,
             "pollSeconds": poll_seconds,

@@ -129,8 +129,9 @@ async def installed_cluster(
     watch_scope: str = "cluster",
     on_event: Callable[[str], None] | None = None,
 ) -> AsyncIterator[EmulatedCluster]:
-    """The chart installed (``watch_scope`` is its ``watch.scope``), the operator running
-    and the kubelet running Jobs, for the body of the ``async with``."""
+    """The chart installed (``watch_scope`` is its ``watch.scope``, ``site_url`` its
+    ``scraper.baseUrl``), the operator running and the kubelet running Jobs, for the body
+    of the ``async with``."""
     say = on_event or (lambda line: None)
     server.namespaces.add(NAMESPACE)
     client = kubernetes.client.ApiClient(
@@ -152,7 +153,9 @@ async def installed_cluster(
 
         # helm install: the CRDs first, then the templates.
         release = chart_release.render(
-            chart_release.install_values(health_port=_free_port(), watch_scope=watch_scope)
+            chart_release.install_values(
+                health_port=_free_port(), scraper_base_url=site_url, watch_scope=watch_scope
+            )
         )
         crds = root / "crds.yaml"
         crds.write_text(yaml.safe_dump_all(release.crds, sort_keys=False))
@@ -164,7 +167,7 @@ async def installed_cluster(
         deployment = release.operator_deployment
         images = release.images()
         node = kubelet.Kubelet(
-            client, namespace=NAMESPACE, root=root, site_url=site_url, on_event=say,
+            client, namespace=NAMESPACE, root=root, on_event=say,
             images=kubelet.local_images(
                 analyzer=images["WOS_ANALYZER_IMAGE"], scraper=images["WOS_SCRAPER_IMAGE"],
                 operator=deployment["spec"]["template"]["spec"]["containers"][0]["image"],

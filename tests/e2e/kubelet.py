@@ -15,9 +15,10 @@ its volumes is mapped to this machine:
   and the ``spark.kubernetes.*`` settings (pod names, executor pod template) are dropped,
   on the command line and in the properties file; every other setting is kept;
 - a Job's ``backoffLimit`` and ``activeDeadlineSeconds`` are kept, as the Job controller
-  keeps them;
-- the gallery job's web site (IMDb) to the local site, given to ``wos gallery build`` as
-  ``--base-url``: the harness plays the network, as it plays the cluster's DNS.
+  keeps them.
+
+The gallery job's command is run as the operator made it: the local stand-in for IMDb
+reaches ``wos gallery build`` as ``--base-url`` through the chart's ``scraper.baseUrl``.
 
 A pod that cannot start (unknown image, missing claim, Secret or ConfigMap) is recorded in
 ``problems`` and its Job failed, so a test sees the wiring fault at once.
@@ -143,7 +144,6 @@ class Kubelet:
         namespace: str,
         images: Mapping[str, LocalImage],
         root: pathlib.Path,
-        site_url: str | None = None,
         on_event: Callable[[str], None] | None = None,
     ) -> None:
         self._core = kubernetes.client.CoreV1Api(client)
@@ -151,7 +151,6 @@ class Kubelet:
         self.namespace = namespace
         self.images = dict(images)
         self.root = root
-        self.site_url = site_url
         self.runs: list[PodRun] = []
         self.problems: list[str] = []
         self._on_event = on_event or (lambda line: None)
@@ -530,13 +529,9 @@ class Kubelet:
         return dict(config_map.get("data") or {})
 
     def _on_this_machine(self, argv: list[str], pod_dir: pathlib.Path) -> list[str]:
-        """The program's arguments for this machine's Spark and network (see the module)."""
-        program = pathlib.Path(argv[0]).name
-        if program == "spark-submit":
+        """The program's arguments for this machine's Spark (see the module)."""
+        if pathlib.Path(argv[0]).name == "spark-submit":
             return local_spark_submit(argv, pod_dir)
-        if program == "wos" and argv[1:3] == ["gallery", "build"] and self.site_url:
-            if "--base-url" not in argv:
-                return [*argv, "--base-url", self.site_url]
         return argv
 
     # --- the API ------------------------------------------------------------------------

@@ -110,6 +110,8 @@ async def test_a_film_analysis_applied_with_kubectl_ends_in_the_same_screen_time
     gallery_run, driver_run = cluster.kubelet.job_runs
     assert [gallery_run.exit_code, driver_run.exit_code] == [0, 0]
     assert gallery_run.argv[1:3] == ["gallery", "build"]
+    # The site came from the chart's scraper.baseUrl, through the operator, not the harness.
+    assert gallery_run.argv[gallery_run.argv.index("--base-url") + 1] == cast_site.url
     assert driver_run.argv[driver_run.argv.index("--master") + 1] == "local[2]"
     visited = set(cast_site.paths_hit())
     assert f"/title/{TITLE_ID}/fullcredits" in visited

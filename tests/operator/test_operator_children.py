@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any
 
@@ -22,10 +23,10 @@ CONFIG = settings.OperatorSettings(**{**FAST.__dict__, "database_url": None})
 
 async def created_children(
     user: UserView, running_operator: OperatorRunner, name: str, manifest: str, *,
-    finish_gallery: bool = True,
+    finish_gallery: bool = True, config: settings.OperatorSettings = CONFIG,
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Submit an example, let its gallery succeed, and return it with its Jobs."""
-    async with running_operator(CONFIG):
+    async with running_operator(config):
         await user.submit(example(manifest))
         if finish_gallery:
             jobs = await eventually(user.jobs, what="the gallery job")
@@ -66,6 +67,26 @@ async def test_the_gallery_job_runs_wos_gallery_build_with_the_cast_as_json(
         {"name": "galleries",
          "persistentVolumeClaim": {"claimName": "wos-galleries", "readOnly": False}}
     ]
+
+
+@pytest.mark.parametrize(
+    ("base_url", "expected"),
+    [
+        ("http://imdb-mirror.films.svc:8080", ["--base-url", "http://imdb-mirror.films.svc:8080"]),
+        (None, []),
+    ],
+)
+async def test_the_gallery_job_scrapes_the_configured_site_and_otherwise_the_scrapers_own(
+    user: UserView, running_operator: OperatorRunner, base_url: str | None, expected: list[str]
+) -> None:
+    config = dataclasses.replace(CONFIG, scraper_base_url=base_url)
+    _, [gallery, _] = await created_children(
+        user, running_operator, "hamilton", "hamilton.yaml", config=config
+    )
+    command = container(gallery)["command"]
+    assert command[:3] == ["wos", "gallery", "build"]
+    given = command[command.index("--base-url"):][:2] if "--base-url" in command else []
+    assert given == expected
 
 
 async def test_the_driver_job_submits_the_analysis_to_spark_with_the_spec_settings(

@@ -18,6 +18,7 @@ FIELDS = {
     "WOS_WATCH_NAMESPACES": "watch_namespaces",
     "WOS_ANALYZER_IMAGE": "analyzer_image",
     "WOS_SCRAPER_IMAGE": "scraper_image",
+    "WOS_SCRAPER_BASE_URL": "scraper_base_url",
     "WOS_IMAGE_PULL_POLICY": "image_pull_policy",
     "WOS_SPARK_MASTER": "spark_master",
     "WOS_SPARK_SERVICE_ACCOUNT": "spark_service_account",
@@ -67,6 +68,7 @@ def test_the_environment_overrides_every_default() -> None:
         "WOS_WATCH_NAMESPACES": "films, archive,",
         "WOS_ANALYZER_IMAGE": "registry.local/analyzer:dev",
         "WOS_SCRAPER_IMAGE": "registry.local/scraper:dev",
+        "WOS_SCRAPER_BASE_URL": "http://imdb-mirror.local:8080",
         "WOS_IMAGE_PULL_POLICY": "Always",
         "WOS_SPARK_MASTER": "k8s://https://10.0.0.1:6443",
         "WOS_SPARK_SERVICE_ACCOUNT": "spark",
@@ -82,6 +84,7 @@ def test_the_environment_overrides_every_default() -> None:
         "WOS_HEALTH_PORT": "9090",
     })
     assert config.watch_namespaces == ("films", "archive")
+    assert config.scraper_base_url == "http://imdb-mirror.local:8080"
     assert config.gpu_node_selector == {"gpu": "yes"}
     assert config.gpu_tolerations == ({"key": "gpu", "operator": "Exists"},)
     assert (config.poll_seconds, config.retry_backoff_seconds, config.health_port) == (
@@ -105,6 +108,12 @@ def test_the_environment_overrides_every_default() -> None:
          '[{"key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoSchedule"}]'),
         ("WOS_IMAGE_PULL_POLICY", "Sometimes",
          "WOS_IMAGE_PULL_POLICY is 'Sometimes': give Always, IfNotPresent or Never"),
+        ("WOS_SCRAPER_BASE_URL", "ftp://imdb-mirror.local",
+         "WOS_SCRAPER_BASE_URL is 'ftp://imdb-mirror.local': give an http(s) URL such as "
+         "https://www.imdb.com, or leave it unset for the scraper's default"),
+        ("WOS_SCRAPER_BASE_URL", "imdb-mirror.local",
+         "WOS_SCRAPER_BASE_URL is 'imdb-mirror.local': give an http(s) URL such as "
+         "https://www.imdb.com, or leave it unset for the scraper's default"),
         ("WOS_POLL_SECONDS", "0", "WOS_POLL_SECONDS is '0': give a positive number"),
         ("WOS_RETRY_BACKOFF_SECONDS", "soon",
          "WOS_RETRY_BACKOFF_SECONDS is 'soon': give a positive number"),

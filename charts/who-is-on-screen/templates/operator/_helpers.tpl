@@ -93,6 +93,11 @@ table in docs/architecture.md). The database URL comes from the Secret, never fr
   value: {{ include "who-is-on-screen.analyzer.image" . | quote }}
 - name: WOS_SCRAPER_IMAGE
   value: {{ include "who-is-on-screen.scraper.image" . | quote }}
+{{- /* Only when set, so the operator keeps the scraper's own default site otherwise. */}}
+{{- with .Values.scraper.baseUrl }}
+- name: WOS_SCRAPER_BASE_URL
+  value: {{ . | quote }}
+{{- end }}
 - name: WOS_IMAGE_PULL_POLICY
   value: {{ .Values.jobs.imagePullPolicy | quote }}
 - name: WOS_SPARK_MASTER
