@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import time
 
 import requests
 
@@ -45,9 +44,7 @@ def download_photo(
     problem = ""
     for attempt in range(1, settings.attempts + 1):
         if attempt > 1:
-            delay = settings.backoff * 2 ** (attempt - 2)
-            logger.warning("%s; trying again in %.1f s (try %d)", problem, delay, attempt)
-            time.sleep(delay)
+            visits_.wait_before_retry(settings, attempt, problem)
         visits.wait_turn(url)
         try:
             with session.get(url, stream=True, timeout=settings.download_timeout) as response:

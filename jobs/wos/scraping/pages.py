@@ -45,9 +45,7 @@ def visit(
     problem = ""
     for attempt in range(1, settings.attempts + 1):
         if attempt > 1:
-            delay = settings.backoff * 2 ** (attempt - 2)
-            logger.warning("%s; trying again in %.1f s (try %d)", problem, delay, attempt)
-            time.sleep(delay)
+            visits_.wait_before_retry(settings, attempt, problem)
         visits.open_page()
         visits.wait_turn(url)
         started = time.monotonic()

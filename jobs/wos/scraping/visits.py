@@ -86,6 +86,14 @@ class Visits:
         return robots
 
 
+def wait_before_retry(settings: settings_.ScrapeSettings, attempt: int, problem: str) -> None:
+    """Sleep before try ``attempt`` (2, 3, ...): the backoff doubles with each try, so a busy
+    site gets more and more room."""
+    delay = settings.backoff * 2 ** (attempt - 2)
+    logger.warning("%s; trying again in %.1f s (try %d)", problem, delay, attempt)
+    time.sleep(delay)
+
+
 def _origin(url: str) -> str:
     parts = urllib.parse.urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}"
