@@ -130,7 +130,7 @@ def test_the_entry_point_exits_with_one_line_for_a_missing_film(
     assert exited.value.code == 1
     error_lines = capsys.readouterr().err.strip().splitlines()
     assert error_lines == [f"error: the film {missing} does not exist; give the path of a "
-                           "video file or an http(s) URL"]
+                           "video file, or an http(s) or s3:// URL"]
 
 
 def test_spark_submit_runs_an_analysis_from_the_command_line(

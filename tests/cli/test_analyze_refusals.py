@@ -142,4 +142,5 @@ def check_refused(wos: Wos, url: str, arguments: list, *, expected: str) -> None
         assert refused.returncode == 1, refused.stderr
         assert expected in error_line(refused)
         assert refused.stdout == ""
+        assert "Segments" not in refused.stderr  # no progress bar for work never started
         assert snapshot(url) == before

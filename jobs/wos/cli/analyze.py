@@ -136,10 +136,16 @@ def _segment_progress() -> Iterator[Callable[[int, int], None]]:
     task = progress.add_task("segments", total=None)
 
     def on_progress(done: int, total: int) -> None:
+        # The bar appears once the film is probed and cut into segments, so a refused film,
+        # cast or database shows its one error line and no empty bar.
+        if not progress.live.is_started:
+            progress.start()
         progress.update(task, completed=done, total=total)
 
-    with progress:
+    try:
         yield on_progress
+    finally:
+        progress.stop()
 
 
 def _ignore(_done: int, _total: int) -> None:

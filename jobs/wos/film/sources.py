@@ -39,7 +39,7 @@ def resolve(source: str) -> str:
     path = os.path.abspath(os.path.expanduser(source))
     if not os.path.exists(path):
         raise errors.FilmError(
-            f"the film {source} does not exist; give the path of a video file or an http(s) URL"
+            f"the film {source} does not exist; give the path of a video file, or an http(s) or s3:// URL"
         )
     if os.path.isdir(path):
         raise errors.FilmError(f"the film {source} is a folder; give the path of a video file")
