@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import pathlib
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -70,3 +70,35 @@ def spark():
     session = sessions.start_session(master="local[2]", app_name="wos-tests")
     yield session
     session.stop()
+
+
+def _stored_rows(url: str, analysis_id: str | None = None) -> dict[str, int]:
+    """Rows in each results table (only the analysis's rows, given its id), counted with SQL."""
+    import sqlalchemy
+
+    from wos.storage import database, tables
+
+    db = database.open_database(url)
+    counted = [
+        table for table in tables.metadata.sorted_tables
+        if analysis_id is None or "analysis_id" in table.c
+    ]
+    try:
+        with db.connect() as connection:
+            return {
+                table.name: connection.execute(
+                    sqlalchemy.select(sqlalchemy.func.count()).select_from(table).where(
+                        sqlalchemy.true() if analysis_id is None
+                        else table.c.analysis_id == analysis_id
+                    )
+                ).scalar_one()
+                for table in counted
+            }
+    finally:
+        db.dispose()
+
+
+@pytest.fixture(scope="session")
+def stored_rows() -> Callable[..., dict[str, int]]:
+    """``stored_rows(url, analysis_id=None)``: how many rows each results table holds."""
+    return _stored_rows

@@ -26,32 +26,21 @@ def request(film, cast, url: str, analysis_id: str | None = None, **chosen):
     )
 
 
-def stored_counts(url: str, analysis_id: str) -> dict[str, int]:
-    db = database.open_database(url)
-    counts = {
-        "detections": len(results.read_detections(db, analysis_id)),
-        "people": len(results.read_people(db, analysis_id)),
-        "minutes": len(results.read_minutes(db, analysis_id)),
-        "appearances": len(results.read_appearances(db, analysis_id)),
-    }
-    db.dispose()
-    return counts
-
 
 @pytest.mark.mariadb
 def test_a_rerun_on_mysql_leaves_row_counts_unchanged(
-    spark, hamilton_clip, hamilton_cast, mariadb_url: str
+    spark, hamilton_clip, hamilton_cast, mariadb_url: str, stored_rows
 ) -> None:
     first = application.run_analysis(
         request(hamilton_clip, hamilton_cast, mariadb_url, segment_seconds=4), spark=spark
     )
-    counts = stored_counts(mariadb_url, first.analysis_id)
+    counts = stored_rows(mariadb_url, first.analysis_id)
     second = application.run_analysis(
         request(hamilton_clip, hamilton_cast, mariadb_url, segment_seconds=4), spark=spark
     )
 
     assert second.analysis_id == first.analysis_id
-    assert stored_counts(mariadb_url, first.analysis_id) == counts
+    assert stored_rows(mariadb_url, first.analysis_id) == counts
     assert counts["detections"] >= 19 and counts["people"] >= 1
     assert second.minutes == first.minutes
     db = database.open_database(mariadb_url)
@@ -73,12 +62,13 @@ def test_a_film_that_is_not_a_video_stores_nothing(
 
 
 def test_a_rerun_refused_before_it_starts_leaves_the_earlier_run_as_it_was(
-    spark, hamilton_clip, hamilton_cast, tmp_path: pathlib.Path, sqlite_url: str
+    spark, hamilton_clip, hamilton_cast, tmp_path: pathlib.Path, sqlite_url: str,
+    stored_rows,
 ) -> None:
     application.run_analysis(
         request(hamilton_clip, hamilton_cast, sqlite_url, analysis_id="hamilton"), spark=spark
     )
-    earlier = stored_counts(sqlite_url, "hamilton")
+    earlier = stored_rows(sqlite_url, "hamilton")
     empty_cast = tmp_path / "empty cast"
     empty_cast.mkdir()
 
@@ -91,7 +81,7 @@ def test_a_rerun_refused_before_it_starts_leaves_the_earlier_run_as_it_was(
     stored = results.read_analysis(db, "hamilton")
     db.dispose()
     assert stored.status == results.Status.SUCCEEDED
-    assert stored_counts(sqlite_url, "hamilton") == earlier
+    assert stored_rows(sqlite_url, "hamilton") == earlier
 
 
 def test_a_film_lost_while_its_segments_run_fails_the_analysis_and_keeps_earlier_results(

@@ -7,29 +7,13 @@ import pathlib
 
 import PIL.Image
 import pytest
-import sqlalchemy
 from wos_command import Wos, tables_in
-
-from wos.storage import database, tables
 
 pytestmark = pytest.mark.spark
 
 # Two local cores: the machine's; the clip is one segment at the default segment length.
 MASTER = "local[2]"
 
-
-def row_counts(url: str) -> dict[str, int]:
-    """How many rows each table holds."""
-    db = database.open_database(url)
-    with db.connect() as connection:
-        counts = {
-            table.name: connection.execute(
-                sqlalchemy.select(sqlalchemy.func.count()).select_from(table)
-            ).scalar_one()
-            for table in tables.metadata.sorted_tables
-        }
-    db.dispose()
-    return counts
 
 
 def test_the_hamilton_clip_shows_lin_manuel_miranda_in_minute_0(
@@ -77,6 +61,7 @@ def test_the_hamilton_clip_shows_lin_manuel_miranda_in_minute_0(
 @pytest.mark.parametrize("kind", ["sqlite", pytest.param("mariadb", marks=pytest.mark.mariadb)])
 def test_a_rerun_of_the_same_analysis_leaves_row_counts_unchanged(
     wos: Wos,
+    stored_rows,
     request: pytest.FixtureRequest,
     kind: str,
     hamilton_clip: pathlib.Path,
@@ -88,11 +73,11 @@ def test_a_rerun_of_the_same_analysis_leaves_row_counts_unchanged(
 
     first = wos(*arguments, timeout=600)
     assert first.returncode == 0, first.stderr
-    counts = row_counts(url)
+    counts = stored_rows(url)
     second = wos(*arguments, timeout=600)
 
     assert second.returncode == 0, second.stderr
-    assert row_counts(url) == counts
+    assert stored_rows(url) == counts
     first_document, second_document = json.loads(first.stdout), json.loads(second.stdout)
     segments = first_document["analysis"]["segments_total"]
     assert segments >= 3  # 4-second segments of a 10-second clip

@@ -17,12 +17,11 @@ import time
 from typing import Any
 
 import pytest
-import sqlalchemy
 from emulated_cluster import EmulatedCluster
 from hamilton_site import CAST, TITLE_ID, film_analysis
 from kubectl_command import table
 
-from wos.storage import database, results, tables
+from wos.storage import database, results
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.mariadb, pytest.mark.browser, pytest.mark.spark]
 
@@ -63,22 +62,6 @@ def people_of(url: str, analysis_id: str) -> list[str]:
         db.dispose()
     return [person.person for person in people if person.seconds_on_screen > 0]
 
-
-def row_counts(url: str, analysis_id: str) -> dict[str, int]:
-    """Rows of the analysis in each results table."""
-    db = database.open_database(url)
-    try:
-        with db.connect() as connection:
-            return {
-                table_.name: connection.execute(
-                    sqlalchemy.select(sqlalchemy.func.count()).select_from(table_)
-                    .where(table_.c.analysis_id == analysis_id)
-                ).scalar_one()
-                for table_ in (tables.people, tables.screen_time_minutes, tables.appearances,
-                               tables.detections)
-            }
-    finally:
-        db.dispose()
 
 
 async def test_a_film_analysis_applied_with_kubectl_ends_in_the_same_screen_time_as_wos_analyze(
@@ -162,7 +145,8 @@ async def test_a_film_analysis_applied_with_kubectl_ends_in_the_same_screen_time
 # The chart's other watch scope: the operator watches the release namespace only.
 @pytest.mark.parametrize("cluster", ["namespaced"], indirect=True)
 async def test_a_film_at_an_unreachable_url_ends_failed_with_the_reason_and_no_results(
-    cluster: EmulatedCluster, mariadb_url: str, tmp_path: pathlib.Path, unused_tcp_port: int
+    cluster: EmulatedCluster, mariadb_url: str, tmp_path: pathlib.Path, unused_tcp_port: int,
+    stored_rows,
 ) -> None:
     assert "Watching FilmAnalyses in films" in cluster.operator.log.read_text()
     missing = f"http://127.0.0.1:{unused_tcp_port}/missing.mp4"
@@ -177,8 +161,9 @@ async def test_a_film_at_an_unreachable_url_ends_failed_with_the_reason_and_no_r
     assert [e["reason"] for e in warnings] == ["AnalysisFailed"]
     [row] = table(await cluster.kubectl("get", "filmanalysis"))
     assert (row["NAME"], row["PHASE"], row["PEOPLE"]) == ("missing-film", "Failed", "")
-    assert row_counts(mariadb_url, status["analysisId"]) == {
-        "people": 0, "screen_time_minutes": 0, "appearances": 0, "detections": 0}
+    assert stored_rows(mariadb_url, status["analysisId"]) == {
+        "people": 0, "screen_time_minutes": 0, "appearances": 0, "detections": 0,
+        "analysis_segments": 0}
     [driver_run] = [run for run in cluster.kubelet.job_runs if "-driver-" in run.name]
     assert driver_run.exit_code == 1
     assert f"error: the film URL {missing} cannot be read" in driver_run.log_tail()

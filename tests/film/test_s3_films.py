@@ -207,22 +207,11 @@ def test_an_unreachable_s3_endpoint_names_the_film(
     assert len(str(raised.value).splitlines()) == 1
 
 
-def stored_counts(url: str, analysis_id: str) -> dict[str, int]:
-    db = database.open_database(url)
-    counts = {
-        "detections": len(results.read_detections(db, analysis_id)),
-        "people": len(results.read_people(db, analysis_id)),
-        "minutes": len(results.read_minutes(db, analysis_id)),
-        "appearances": len(results.read_appearances(db, analysis_id)),
-    }
-    db.dispose()
-    return counts
-
 
 @pytest.mark.spark
 def test_analysing_an_s3_film_finds_the_same_screen_time_as_the_local_file_and_reruns_in_place(
     spark, s3_env: str, hamilton_clip: pathlib.Path, hamilton_cast: pathlib.Path,
-    sqlite_url: str,
+    sqlite_url: str, stored_rows,
 ) -> None:
     def analyse(film: str) -> application.AnalysisOutcome:
         request = application.AnalysisRequest(
@@ -233,14 +222,14 @@ def test_analysing_an_s3_film_finds_the_same_screen_time_as_the_local_file_and_r
 
     local = analyse(str(hamilton_clip))
     first = analyse(FILM)
-    counts = stored_counts(sqlite_url, first.analysis_id)
+    counts = stored_rows(sqlite_url, first.analysis_id)
     second = analyse(FILM)
 
     assert LIN in {person.person for person in first.people}
     assert first.minutes == local.minutes
     assert second.analysis_id == first.analysis_id != local.analysis_id
-    assert stored_counts(sqlite_url, first.analysis_id) == counts
-    assert counts["detections"] >= 6 and counts["minutes"] >= 1
+    assert stored_rows(sqlite_url, first.analysis_id) == counts
+    assert counts["detections"] >= 6 and counts["screen_time_minutes"] >= 1
     db = database.open_database(sqlite_url)
     assert results.read_analysis(db, first.analysis_id).film == FILM
     assert len(results.list_analyses(db)) == 2
